@@ -3,6 +3,8 @@ import * as core from '@actions/core'
 import { observe } from './check.js'
 import { converge } from './converge.js'
 import { reaches } from './diff.js'
+import { commentFailureMessage, octokitCommentApi, readEventPayload } from './github/api.js'
+import { commentMarker, pullRequestNumber, upsertComment } from './github/comment.js'
 import { createClients } from './iam/read.js'
 import { readSettings } from './inputs.js'
 import { findingAnnotations } from './report/annotations.js'
@@ -18,9 +20,9 @@ export async function run(): Promise<void> {
     const clients = createClients(settings.awsRegion)
     const observation = await observe(settings, clients)
     const result = await converge(settings, clients, observation, { log: { record: recordChange } })
-    setOutputs(result)
     annotate(result)
     await writeSummary(result)
+    setOutputs(result, await writeComment(result))
     if (result.failed) core.setFailed(verdict(result))
     else core.info(verdict(result))
   } catch (error) {
@@ -31,7 +33,7 @@ export async function run(): Promise<void> {
   }
 }
 
-function setOutputs(result: RunResult): void {
+function setOutputs(result: RunResult, commentUrl: string): void {
   core.setOutput('status', result.status)
   core.setOutput('drift', String(result.drift))
   core.setOutput('role-arn', result.after?.arn ?? '')
@@ -49,7 +51,7 @@ function setOutputs(result: RunResult): void {
     )
   )
   core.setOutput('changes', JSON.stringify(result.changes))
-  core.setOutput('comment-url', '')
+  core.setOutput('comment-url', commentUrl)
 }
 
 function annotate(result: RunResult): void {
@@ -73,6 +75,62 @@ async function writeSummary(result: RunResult): Promise<void> {
     ...runUrl()
   })
   await core.summary.addRaw(markdown, true).write()
+}
+
+/** GitHub's limit for one comment body, less room for the note on raced duplicates. */
+export const COMMENT_MAX_BYTES = 65536 - 512
+
+/** Writes the sticky PR comment; any failure is a warning, never a failed step. Returns its URL. */
+async function writeComment(result: RunResult): Promise<string> {
+  const { settings, caller } = result
+  if (settings.comment === 'never') {
+    core.debug('No PR comment: comment is never')
+    return ''
+  }
+  const target = pullRequestNumber(
+    process.env.GITHUB_EVENT_NAME ?? '',
+    readEventPayload(process.env.GITHUB_EVENT_PATH)
+  )
+  if ('skip' in target) {
+    core.debug(`No PR comment: ${target.skip}`)
+    return ''
+  }
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  if (!settings.githubToken || !owner || !repo) {
+    core.warning(
+      'The pull-request comment was not written: no github-token or GITHUB_REPOSITORY. The job summary has the full report.'
+    )
+    return ''
+  }
+  const marker = commentMarker(settings.roleName, settings.rolePath, caller.accountId)
+  const body = renderReport(result, {
+    variant: 'comment',
+    maxBytes: COMMENT_MAX_BYTES,
+    marker,
+    ...runUrl()
+  })
+  try {
+    const api = await octokitCommentApi(settings.githubToken, owner, repo, target.number)
+    const outcome = await upsertComment(api, {
+      marker,
+      body,
+      mode: settings.comment,
+      drift: result.drift
+    })
+    if (outcome.action === 'skipped') {
+      core.debug(`No PR comment: ${outcome.reason}`)
+      return ''
+    }
+    core.info(`PR comment ${outcome.action}: ${outcome.url}`)
+    if (outcome.duplicates > 0)
+      core.notice(
+        `${outcome.duplicates} older duplicate PR comment(s) for this role were left as they are.`
+      )
+    return outcome.url
+  } catch (error) {
+    core.warning(commentFailureMessage(error))
+    return ''
+  }
 }
 
 function runUrl(): { runUrl?: string } {
