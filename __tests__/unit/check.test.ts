@@ -36,13 +36,11 @@ const meta = { $metadata: {} }
 function compliantAccount(): void {
   stsMock.on(GetCallerIdentityCommand).resolves(callerAws)
   iamMock.on(GetRoleCommand).resolves(getRoleAws)
-  iamMock
-    .on(ListAttachedRolePoliciesCommand)
-    .resolves({
-      ...meta,
-      AttachedPolicies: [{ PolicyArn: POLICY_ARN, PolicyName: 'AmazonEC2ContainerServiceRole' }],
-      IsTruncated: false
-    })
+  iamMock.on(ListAttachedRolePoliciesCommand).resolves({
+    ...meta,
+    AttachedPolicies: [{ PolicyArn: POLICY_ARN, PolicyName: 'AmazonEC2ContainerServiceRole' }],
+    IsTruncated: false
+  })
   iamMock.on(ListRolePoliciesCommand).resolves({ ...meta, PolicyNames: [], IsTruncated: false })
   iamMock.on(GetPolicyCommand).resolves(getPolicyAws)
   iamMock.on(GetPolicyVersionCommand).resolves(getPolicyVersionAws)
@@ -166,13 +164,11 @@ describe('observe and judge against real AWS response shapes', () => {
 
   it('says how to provide credentials when there are none', async () => {
     compliantAccount()
-    stsMock
-      .on(GetCallerIdentityCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), {
-          name: 'CredentialsProviderError'
-        })
-      )
+    stsMock.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError'
+      })
+    )
     await expect(observe(settings({ 'allowed-account-ids': ACCOUNT }), clients())).rejects.toThrow(
       /configure-aws-credentials.*id-token: write/
     )
@@ -180,12 +176,10 @@ describe('observe and judge against real AWS response shapes', () => {
 
   it('rejects a malformed document in the account with a clear error', async () => {
     compliantAccount()
-    iamMock
-      .on(GetRoleCommand)
-      .resolves({
-        ...getRoleAws,
-        Role: { ...getRoleAws.Role!, AssumeRolePolicyDocument: '%7Bbroken' }
-      })
+    iamMock.on(GetRoleCommand).resolves({
+      ...getRoleAws,
+      Role: { ...getRoleAws.Role!, AssumeRolePolicyDocument: '%7Bbroken' }
+    })
     await expect(observe(settings(), clients())).rejects.toThrow(
       /trust policy as returned by iam:GetRole is not a readable policy document/
     )

@@ -41,14 +41,12 @@ const instant = { sleep: () => Promise.resolve(), delays: [0, 1, 1] }
 function roleReadsBack(attached: boolean): void {
   iamMock.on(GetRoleCommand).resolves(getRoleAws)
   iamMock.on(ListRolePoliciesCommand).resolves({ ...meta, PolicyNames: [] })
-  iamMock
-    .on(ListAttachedRolePoliciesCommand)
-    .resolves({
-      ...meta,
-      AttachedPolicies: attached
-        ? [{ PolicyArn: POLICY_ARN, PolicyName: 'AmazonEC2ContainerServiceRole' }]
-        : []
-    })
+  iamMock.on(ListAttachedRolePoliciesCommand).resolves({
+    ...meta,
+    AttachedPolicies: attached
+      ? [{ PolicyArn: POLICY_ARN, PolicyName: 'AmazonEC2ContainerServiceRole' }]
+      : []
+  })
 }
 
 beforeEach(() => iamMock.reset())
@@ -109,13 +107,11 @@ describe('converge', () => {
 
   it('reports what was done and not done when a write is denied midway', async () => {
     iamMock.on(CreateRoleCommand).resolves({})
-    iamMock
-      .on(AttachRolePolicyCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform: iam:AttachRolePolicy'), {
-          name: 'AccessDenied'
-        })
-      )
+    iamMock.on(AttachRolePolicyCommand).rejects(
+      Object.assign(new Error('not authorized to perform: iam:AttachRolePolicy'), {
+        name: 'AccessDenied'
+      })
+    )
     roleReadsBack(false)
     const result = await converge(settings('repair'), clients(), missing, {
       log: { record: () => undefined },
@@ -129,14 +125,12 @@ describe('converge', () => {
   })
 
   it('judges the role another job created instead of failing', async () => {
-    iamMock
-      .on(CreateRoleCommand)
-      .rejects(
-        new EntityAlreadyExistsException({
-          message: 'Role with name ecsServiceRole already exists.',
-          $metadata: {}
-        })
-      )
+    iamMock.on(CreateRoleCommand).rejects(
+      new EntityAlreadyExistsException({
+        message: 'Role with name ecsServiceRole already exists.',
+        $metadata: {}
+      })
+    )
     roleReadsBack(true)
     const result = await converge(settings('create'), clients(), missing, {
       log: { record: () => undefined },
