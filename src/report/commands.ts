@@ -3,10 +3,8 @@
  * the action made, or to undo it from its recorded `before` value.
  */
 import type { Change, DesiredRole, Finding, FindingCode, JsonValue } from '../types.js'
+import { ROLE_DESCRIPTION, writableTrustPolicy } from '../plan.js'
 import { plainLine } from './escape.js'
-
-/** Set on roles created by hand from the report's commands. */
-export const CREATE_ROLE_DESCRIPTION = 'Amazon ECS service scheduler role (legacy ecsServiceRole)'
 
 /** Commands longer than this are split into one option per line. */
 const MAX_LINE = 100
@@ -72,27 +70,6 @@ function stringOf(value: JsonValue | undefined, keys: string[]): string | undefi
 const ARN_KEYS = ['arn', 'Arn', 'PolicyArn', 'policyArn']
 const NAME_KEYS = ['name', 'Name', 'PolicyName', 'policyName']
 
-/**
- * A trust document as it should be written: `Version` 2012-10-17 (the same meaning as
- * 2008-10-17 here, and what AWS advises for new documents) and no empty `Sid`.
- */
-export function writableDocument(doc: JsonValue): JsonValue {
-  if (!isObject(doc)) return doc
-  const out = { ...doc }
-  if (out.Version === '2008-10-17') out.Version = '2012-10-17'
-  const statement = out.Statement
-  if (Array.isArray(statement)) out.Statement = statement.map(withoutEmptySid)
-  else if (statement !== undefined) out.Statement = withoutEmptySid(statement)
-  return out
-}
-
-function withoutEmptySid(statement: JsonValue): JsonValue {
-  if (!isObject(statement) || statement.Sid !== '') return statement
-  const rest = { ...statement }
-  delete rest.Sid
-  return rest
-}
-
 /** A file name derived from a policy or role name, safe in any shell. */
 function fileName(prefix: string, name: string): string {
   return `${prefix}-${name.replace(/[^A-Za-z0-9+=,.@_-]/g, '_')}.json`
@@ -108,7 +85,7 @@ function createRole(roleName: string, path: string, trust: JsonValue, descriptio
   return iam('create-role', [
     ['role-name', roleName],
     ['path', path],
-    ['assume-role-policy-document', JSON.stringify(writableDocument(trust))],
+    ['assume-role-policy-document', JSON.stringify(writableTrustPolicy(trust))],
     ['description', description]
   ])
 }
@@ -167,7 +144,7 @@ export function fixCommands(finding: Finding, desired: DesiredRole, roleName: st
   switch (finding.code) {
     case 'role-missing':
       return [
-        createRole(roleName, desired.path, desired.trustPolicy, CREATE_ROLE_DESCRIPTION),
+        createRole(roleName, desired.path, desired.trustPolicy, ROLE_DESCRIPTION),
         ...desired.managedPolicies.map(policy => attach(roleName, policy.arn))
       ]
     case 'trust-policy-broader':
@@ -183,7 +160,7 @@ export function fixCommands(finding: Finding, desired: DesiredRole, roleName: st
           ],
           fileName('trust-policy', roleName)
         ),
-        updateTrust(roleName, writableDocument(expected))
+        updateTrust(roleName, writableTrustPolicy(expected))
       ]
     }
     case 'managed-policy-missing': {
@@ -223,7 +200,7 @@ export function fixCommands(finding: Finding, desired: DesiredRole, roleName: st
         ...recordRole(roleName),
         comment('Detach every managed policy and delete every inline policy listed above, then:'),
         iam('delete-role', [['role-name', roleName]]),
-        createRole(roleName, path, desired.trustPolicy, CREATE_ROLE_DESCRIPTION),
+        createRole(roleName, path, desired.trustPolicy, ROLE_DESCRIPTION),
         ...desired.managedPolicies.map(policy => attach(roleName, policy.arn))
       ]
     }
@@ -261,24 +238,19 @@ export function commandsForChange(change: Change, roleName: string): string[] {
             ['role-name', roleName],
             ['path', role.path ?? '/'],
             ['assume-role-policy-document', 'file://trust-policy.json'],
-            ['description', role.description ?? CREATE_ROLE_DESCRIPTION]
+            ['description', role.description ?? ROLE_DESCRIPTION]
           ])
         ]
       }
       return [
-        createRole(
-          roleName,
-          role.path ?? '/',
-          role.trust,
-          role.description ?? CREATE_ROLE_DESCRIPTION
-        )
+        createRole(roleName, role.path ?? '/', role.trust, role.description ?? ROLE_DESCRIPTION)
       ]
     }
     case 'AttachRolePolicy':
       return [attach(roleName, change.target)]
     case 'UpdateAssumeRolePolicy':
       return isDocument(change.after)
-        ? [updateTrust(roleName, writableDocument(change.after))]
+        ? [updateTrust(roleName, writableTrustPolicy(change.after))]
         : [comment('The new trust document was not recorded')]
     case 'DetachRolePolicy':
       return [detach(roleName, change.target)]
