@@ -56,6 +56,8 @@ function settings(overrides: Partial<Settings> = {}): Settings {
     comment: 'on-drift',
     githubToken: 'not-a-token',
     awsRegion: 'us-east-1',
+    maskAccountId: false,
+    timeoutSeconds: 300,
     ...overrides
   }
 }

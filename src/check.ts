@@ -4,7 +4,8 @@
  */
 import { desiredRole, partitionForRegion, roleArn } from './desired.js'
 import { diffRole, reaches } from './diff.js'
-import { type Clients, getCaller, readPolicies, readRole } from './iam/read.js'
+import type { Clients } from './iam/clients.js'
+import { getCaller, readPolicies, readRole } from './iam/read.js'
 import { planChanges } from './plan.js'
 import type {
   Caller,

@@ -101,6 +101,8 @@ export function parseSettings(source: InputSource): Settings {
       'an AWS region name such as "us-east-1", "cn-north-1" or "us-gov-west-1"'
     )
   }
+  const maskAccountId = bool('mask-account-id', get('mask-account-id'))
+  const timeoutSeconds = integer('timeout-seconds', get('timeout-seconds') || '300', 1, 3600)
   return {
     mode,
     failOn,
@@ -114,7 +116,9 @@ export function parseSettings(source: InputSource): Settings {
     allowedAccountIds: [...new Set(allowedAccountIds)],
     comment,
     githubToken: source.get('github-token').trim(),
-    awsRegion
+    awsRegion,
+    maskAccountId,
+    timeoutSeconds
   }
 }
 
@@ -244,6 +248,14 @@ function bool(input: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
   throw new InputError(input, value, 'expected true or false')
+}
+
+function integer(input: string, value: string, min: number, max: number): number {
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : NaN
+  if (!(n >= min && n <= max)) {
+    throw new InputError(input, value, `a whole number of seconds from ${min} to ${max}`)
+  }
+  return n
 }
 
 function list(raw: string): string[] {

@@ -1,44 +1,107 @@
-/** The action's sequence: settings, check, report, outputs, verdict. The only setFailed. */
+/**
+ * The action's sequence: settings, check (and writes), report, outputs, verdict, all within
+ * the run's deadline. The only setFailed.
+ */
 import * as core from '@actions/core'
 import { observe } from './check.js'
 import { converge } from './converge.js'
 import { reaches } from './diff.js'
 import { commentFailureMessage, octokitCommentApi, readEventPayload } from './github/api.js'
 import { commentMarker, pullRequestNumber, upsertComment } from './github/comment.js'
-import { createClients } from './iam/read.js'
+import { createClients } from './iam/clients.js'
 import { readSettings } from './inputs.js'
+import { Redactor, secretValues } from './redact.js'
 import { findingAnnotations } from './report/annotations.js'
 import { renderReport } from './report/markdown.js'
-import type { Change, RunResult } from './types.js'
+import type { Change, RunResult, Settings } from './types.js'
 
 /** GitHub's limit for one step's job summary. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
+/** GitHub's limit for one comment body, less room for the note on raced duplicates. */
+export const COMMENT_MAX_BYTES = 65536 - 512
+
+/** The run's deadline passed. */
+class DeadlineError extends Error {}
+
+/** What the run has written so far, for a report when it is stopped midway. */
+interface Progress {
+  started?: Change
+  applied: Change[]
+}
 
 export async function run(): Promise<void> {
+  const redactor = new Redactor()
+  const progress: Progress = { applied: [] }
+  let timer: NodeJS.Timeout | undefined
   try {
     const settings = readSettings()
-    const clients = createClients(settings.awsRegion)
-    const observation = await observe(settings, clients)
-    const result = await converge(settings, clients, observation, { log: { record: recordChange } })
-    annotate(result)
-    await writeSummary(result)
-    setOutputs(result, await writeComment(result))
-    if (result.failed) core.setFailed(verdict(result))
-    else core.info(verdict(result))
+    for (const secret of secretValues(process.env, settings.githubToken))
+      redactor.add(secret, '***', core.setSecret)
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DeadlineError(deadlineMessage(settings, progress))),
+        settings.timeoutSeconds * 1000
+      )
+    })
+    await Promise.race([execute(settings, redactor, progress), deadline])
   } catch (error) {
     // Expected failures carry a message written for the user; the stack is for debugging only.
     const message = error instanceof Error ? error.message : String(error)
-    if (error instanceof Error && error.stack) core.debug(error.stack)
-    core.setFailed(message || 'ecs-role-guard failed with an unknown error')
+    if (error instanceof Error && error.stack) core.debug(redactor.scrub(error.stack))
+    core.setFailed(redactor.scrub(message || 'ecs-role-guard failed with an unknown error'))
+    if (error instanceof DeadlineError) {
+      core.setOutput('changes', redactor.scrub(JSON.stringify(progress.applied)))
+      // Calls still in flight would hold the process open past the deadline.
+      process.exit()
+    }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
-function setOutputs(result: RunResult, commentUrl: string): void {
-  core.setOutput('status', result.status)
-  core.setOutput('drift', String(result.drift))
+async function execute(settings: Settings, redactor: Redactor, progress: Progress): Promise<void> {
+  const clients = createClients(settings.awsRegion)
+  const observation = await observe(settings, clients)
+  if (settings.maskAccountId) redactor.add(observation.caller.accountId, '***', core.setSecret)
+  const log = {
+    record: (change: Change): void => {
+      progress.started = change
+      const before =
+        change.before === null
+          ? ''
+          : ` (recorded before the change: ${JSON.stringify(change.before)})`
+      core.info(redactor.scrub(`${change.action} ${change.target}${before}`))
+    },
+    applied: (change: Change): void => {
+      progress.applied.push(change)
+      progress.started = undefined
+    }
+  }
+  const result = await converge(settings, clients, observation, { log })
+  annotate(result, redactor)
+  await writeSummary(result, redactor)
+  setOutputs(result, await writeComment(result, redactor), redactor)
+  const text = redactor.scrub(verdict(result))
+  if (result.failed) core.setFailed(text)
+  else core.info(text)
+}
+
+function deadlineMessage(settings: Settings, progress: Progress): string {
+  const done = progress.applied.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
+  const inFlight = progress.started
+    ? ` ${progress.started.action} ${progress.started.target} was in flight and may or may not have been applied.`
+    : ''
+  return `ecs-role-guard did not finish within timeout-seconds (${settings.timeoutSeconds} s): an AWS or GitHub endpoint did not answer in time. Changes made: ${done}.${inFlight} Run again (repair converges), or raise timeout-seconds.`
+}
+
+function setOutputs(result: RunResult, commentUrl: string, redactor: Redactor): void {
+  const set = (name: string, value: string): void => core.setOutput(name, redactor.scrub(value))
+  set('status', result.status)
+  set('drift', String(result.drift))
+  // The account id stays in these two outputs even when masked: later steps need the ARN.
   core.setOutput('role-arn', result.after?.arn ?? '')
   core.setOutput('account-id', result.caller.accountId)
-  core.setOutput(
+  set(
     'findings',
     JSON.stringify(
       result.findings.map(f => ({
@@ -50,20 +113,21 @@ function setOutputs(result: RunResult, commentUrl: string): void {
       }))
     )
   )
-  core.setOutput('changes', JSON.stringify(result.changes))
-  core.setOutput('comment-url', commentUrl)
+  set('changes', JSON.stringify(result.changes))
+  set('comment-url', commentUrl)
 }
 
-function annotate(result: RunResult): void {
+function annotate(result: RunResult, redactor: Redactor): void {
   for (const a of findingAnnotations(result)) {
     const log =
       a.level === 'error' ? core.error : a.level === 'warning' ? core.warning : core.notice
-    log(a.message, { title: a.title })
+    log(redactor.scrub(a.message), { title: redactor.scrub(a.title) })
   }
-  for (const notice of result.notices) core.notice(notice, { title: 'ecs-role-guard' })
+  for (const notice of result.notices)
+    core.notice(redactor.scrub(notice), { title: 'ecs-role-guard' })
 }
 
-async function writeSummary(result: RunResult): Promise<void> {
+async function writeSummary(result: RunResult, redactor: Redactor): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     core.debug('GITHUB_STEP_SUMMARY is not set; no job summary written')
     return
@@ -74,14 +138,11 @@ async function writeSummary(result: RunResult): Promise<void> {
     maxBytes: SUMMARY_MAX_BYTES - 4096,
     ...runUrl()
   })
-  await core.summary.addRaw(markdown, true).write()
+  await core.summary.addRaw(redactor.scrub(markdown), true).write()
 }
 
-/** GitHub's limit for one comment body, less room for the note on raced duplicates. */
-export const COMMENT_MAX_BYTES = 65536 - 512
-
 /** Writes the sticky PR comment; any failure is a warning, never a failed step. Returns its URL. */
-async function writeComment(result: RunResult): Promise<string> {
+async function writeComment(result: RunResult, redactor: Redactor): Promise<string> {
   const { settings, caller } = result
   if (settings.comment === 'never') {
     core.debug('No PR comment: comment is never')
@@ -102,13 +163,16 @@ async function writeComment(result: RunResult): Promise<string> {
     )
     return ''
   }
-  const marker = commentMarker(settings.roleName, settings.rolePath, caller.accountId)
-  const body = renderReport(result, {
-    variant: 'comment',
-    maxBytes: COMMENT_MAX_BYTES,
-    marker,
-    ...runUrl()
-  })
+  // A masked account still gets its own comment: the marker carries a digest, not the id.
+  const marker = commentMarker(
+    settings.roleName,
+    settings.rolePath,
+    caller.accountId,
+    settings.maskAccountId
+  )
+  const body = redactor.scrub(
+    renderReport(result, { variant: 'comment', maxBytes: COMMENT_MAX_BYTES, marker, ...runUrl() })
+  )
   try {
     const api = await octokitCommentApi(settings.githubToken, owner, repo, target.number)
     const outcome = await upsertComment(api, {
@@ -128,7 +192,7 @@ async function writeComment(result: RunResult): Promise<string> {
       )
     return outcome.url
   } catch (error) {
-    core.warning(commentFailureMessage(error))
+    core.warning(redactor.scrub(commentFailureMessage(error)))
     return ''
   }
 }
@@ -136,13 +200,6 @@ async function writeComment(result: RunResult): Promise<string> {
 function runUrl(): { runUrl?: string } {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env
   return server && repo && id ? { runUrl: `${server}/${repo}/actions/runs/${id}` } : {}
-}
-
-/** Logs a change and what it replaces before it is made, so nothing is lost if the run dies. */
-function recordChange(change: Change): void {
-  const before =
-    change.before === null ? '' : ` (recorded before the change: ${JSON.stringify(change.before)})`
-  core.info(`${change.action} ${change.target}${before}`)
 }
 
 /** The one-line verdict: why the job passes or fails. */

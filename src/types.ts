@@ -31,6 +31,10 @@ export interface Settings {
   comment: CommentMode
   githubToken: string
   awsRegion: string
+  /** Treat the account id as a secret: masked in logs, left out of the summary and comment. */
+  maskAccountId: boolean
+  /** The whole run's deadline. */
+  timeoutSeconds: number
 }
 
 export interface ExpectedManagedPolicy {

@@ -45,7 +45,9 @@ describe('parseSettings', () => {
       allowedAccountIds: [],
       comment: 'on-drift',
       githubToken: '',
-      awsRegion: 'us-east-1'
+      awsRegion: 'us-east-1',
+      maskAccountId: false,
+      timeoutSeconds: 300
     })
   })
 
@@ -215,7 +217,11 @@ describe('parseSettings', () => {
       { 'allowed-account-ids': '123456789012,abcdefghijkl' },
       /"allowed-account-ids".*"abcdefghijkl"/
     ],
-    ['aws-region', { 'aws-region': 'mars-1' }, /"aws-region".*"mars-1"/]
+    ['aws-region', { 'aws-region': 'mars-1' }, /"aws-region".*"mars-1"/],
+    ['mask-account-id', { 'mask-account-id': 'on' }, /"mask-account-id".*"on".*true or false/],
+    ['timeout-seconds zero', { 'timeout-seconds': '0' }, /"timeout-seconds".*"0".*1 to 3600/],
+    ['timeout-seconds text', { 'timeout-seconds': '5m' }, /"timeout-seconds".*"5m"/],
+    ['timeout-seconds large', { 'timeout-seconds': '99999' }, /"timeout-seconds".*"99999"/]
   ]
 
   it.each(invalid)(

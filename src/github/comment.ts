@@ -2,6 +2,7 @@
  * One sticky pull-request comment per role (name and path) and account: found by a hidden
  * marker, updated in place, created only when none exists, never duplicated.
  */
+import { createHash } from 'node:crypto'
 import type { CommentMode } from '../types.js'
 
 export interface RemoteComment {
@@ -26,10 +27,22 @@ export const PER_PAGE = 100
 /** Stops a server that never ends its pages: 100 pages is 10,000 comments. */
 const MAX_PAGES = 100
 
-/** The hidden marker: one comment per role name, path and account. */
-export function commentMarker(roleName: string, rolePath: string, accountId: string): string {
-  // Names and paths are validated IAM strings; `--` cannot appear in them to end the comment early.
-  return `<!-- ecs-role-guard role=${rolePath}${roleName} account=${accountId} -->`
+/**
+ * The hidden marker: one comment per role name, path and account. A masked account id is
+ * replaced by a digest, so the comment stays distinct per account without showing it.
+ */
+export function commentMarker(
+  roleName: string,
+  rolePath: string,
+  accountId: string,
+  maskAccount = false
+): string {
+  const account = maskAccount
+    ? `sha256:${createHash('sha256').update(accountId).digest('hex').slice(0, 16)}`
+    : accountId
+  // A path may hold `-->`: encode it so that nothing can end the HTML comment early.
+  const role = encodeURIComponent(rolePath + roleName).replace(/-/g, '%2D')
+  return `<!-- ecs-role-guard role=${role} account=${account} -->`
 }
 
 /** The pull-request number for comment events, or why there is none. */

@@ -7,31 +7,21 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  IAMClient,
+  type IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand
 } from '@aws-sdk/client-iam'
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { partitionOfArn } from '../desired.js'
 import { decodePolicyDocument, PolicyError } from '../policy.js'
 import type { Caller, ExpectedManagedPolicy, JsonValue, LivePolicy, LiveRole } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { AwsCallError, describeAwsError, errorName } from './errors.js'
 
-export interface Clients {
-  iam: IAMClient
-  sts: STSClient
-}
-
 /** Concurrent IAM requests one check may have in flight (IAM throttles bursts per account). */
 export const READ_CONCURRENCY = 8
 /** A guard against a server that never stops paging. */
 const MAX_PAGES = 1000
-
-/** Clients on the SDK default credential chain; endpoints follow AWS_ENDPOINT_URL(_IAM|_STS). */
-export function createClients(region: string): Clients {
-  return { iam: new IAMClient({ region }), sts: new STSClient({ region }) }
-}
 
 /** Runs one AWS call, turning its failure into an AwsCallError naming the action. */
 export async function call<T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> {

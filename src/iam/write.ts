@@ -27,6 +27,8 @@ export interface ApplyOutcome {
 export interface WriteLog {
   /** Records a change (and what it replaces) before it is made. */
   record(change: Change): void
+  /** Notes that IAM accepted the change. */
+  applied?(change: Change): void
 }
 
 /** Applies the planned changes in order; stops at the first failure and says what was not done. */
@@ -42,6 +44,7 @@ export async function applyChanges(
     try {
       await send(iam, roleName, change)
       applied.push(change)
+      log.applied?.(change)
     } catch (error) {
       if (change.action === 'CreateRole' && errorName(error) === 'EntityAlreadyExistsException') {
         return { applied, notDone: planned.slice(index), raced: true }
