@@ -3,6 +3,7 @@ import { defineConfig, globalIgnores } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 import jest from 'eslint-plugin-jest'
 import prettier from 'eslint-config-prettier'
+import globals from 'globals'
 
 export default defineConfig([
   globalIgnores(['dist/', 'node_modules/', 'coverage/']),
@@ -28,19 +29,8 @@ export default defineConfig([
     }
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
-    languageOptions: {
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        URL: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        Buffer: 'readonly',
-        fetch: 'readonly',
-        AbortSignal: 'readonly'
-      }
-    }
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } }
   },
   prettier
 ])
