@@ -48,7 +48,8 @@ export async function run(): Promise<void> {
     // Expected failures carry a message written for the user; the stack is for debugging only.
     const message = error instanceof Error ? error.message : String(error)
     // Reading a stack maps it through the bundle's source map, which costs more than the run.
-    if (core.isDebug() && error instanceof Error && error.stack) core.debug(redactor.scrub(error.stack))
+    if (core.isDebug() && error instanceof Error && error.stack)
+      core.debug(redactor.scrub(error.stack))
     core.setFailed(redactor.scrub(message || 'ecs-role-guard failed with an unknown error'))
     if (error instanceof DeadlineError) {
       core.setOutput('changes', redactor.scrub(JSON.stringify(progress.applied)))
