@@ -2,7 +2,7 @@
  * Every input of the action is read and validated here, before any AWS or GitHub call.
  * `parseSettings` is pure (it takes a reader), `readSettings` binds it to the runner.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import {

@@ -2,7 +2,7 @@
  * The action's sequence: settings, check (and writes), report, outputs, verdict, all within
  * the run's deadline. The only setFailed.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { observe } from './check.js'
 import { converge } from './converge.js'
 import { reaches } from './diff.js'
@@ -81,7 +81,7 @@ async function execute(settings: Settings, redactor: Redactor, progress: Progres
   }
   const result = await converge(settings, clients, observation, { log })
   annotate(result, redactor)
-  await writeSummary(result, redactor)
+  writeSummary(result, redactor)
   setOutputs(result, await writeComment(result, redactor), redactor)
   const text = redactor.scrub(verdict(result))
   if (result.failed) core.setFailed(text)
@@ -129,7 +129,7 @@ function annotate(result: RunResult, redactor: Redactor): void {
     core.notice(redactor.scrub(notice), { title: 'ecs-role-guard' })
 }
 
-async function writeSummary(result: RunResult, redactor: Redactor): Promise<void> {
+function writeSummary(result: RunResult, redactor: Redactor): void {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     core.debug('GITHUB_STEP_SUMMARY is not set; no job summary written')
     return
@@ -140,7 +140,7 @@ async function writeSummary(result: RunResult, redactor: Redactor): Promise<void
     maxBytes: SUMMARY_MAX_BYTES - 4096,
     ...runUrl()
   })
-  await core.summary.addRaw(redactor.scrub(markdown), true).write()
+  core.appendSummary(redactor.scrub(markdown))
 }
 
 /** Writes the sticky PR comment; any failure is a warning, never a failed step. Returns its URL. */
