@@ -1,4 +1,9 @@
-import { commentFailureMessage } from '../../src/github/api.js'
+import {
+  commentFailureMessage,
+  GITHUB_ATTEMPTS,
+  retryDelay,
+  withRetries
+} from '../../src/github/api.js'
 import {
   commentMarker,
   pullRequestNumber,
@@ -189,5 +194,51 @@ describe('commentFailureMessage', () => {
     const text = commentFailureMessage(error)
     expect(text).toMatch(message)
     expect(text).toContain('job summary has the full report')
+  })
+})
+
+describe('GitHub retries', () => {
+  const http = (status: number, message = '', headers: Record<string, string> = {}) =>
+    Object.assign(new Error(message), { status, response: { headers } })
+
+  it.each([
+    [http(500), true, true],
+    [http(502), false, false],
+    [http(429), false, true],
+    [http(403, 'You have exceeded a secondary rate limit'), false, true],
+    [http(403, 'forbidden', { 'retry-after': '2' }), true, true],
+    [http(403, 'Resource not accessible by integration'), true, false],
+    [http(404), true, false],
+    [http(422), true, false],
+    [new Error('socket hang up'), true, true],
+    [new Error('socket hang up'), false, false],
+    [http(429, '', { 'retry-after': '3600' }), true, false]
+  ])('%p (idempotent %p) is retried: %p', (error, idempotent, retried) => {
+    expect(retryDelay(error, 1, idempotent) !== undefined).toBe(retried)
+  })
+
+  it('waits what retry-after says', () => {
+    expect(retryDelay(http(429, '', { 'retry-after': '2' }), 1)).toBe(2000)
+  })
+
+  it('tries at most GITHUB_ATTEMPTS times, then gives the last error', async () => {
+    const sleeps: number[] = []
+    let calls = 0
+    const failing = () => {
+      calls++
+      return Promise.reject(http(503))
+    }
+    await expect(
+      withRetries(failing, true, ms => (sleeps.push(ms), Promise.resolve()))
+    ).rejects.toMatchObject({ status: 503 })
+    expect(calls).toBe(GITHUB_ATTEMPTS)
+    expect(sleeps).toHaveLength(GITHUB_ATTEMPTS - 1)
+  })
+
+  it('returns once a retry succeeds', async () => {
+    let calls = 0
+    const flaky = () => (++calls === 1 ? Promise.reject(http(500)) : Promise.resolve('ok'))
+    await expect(withRetries(flaky, true, () => Promise.resolve())).resolves.toBe('ok')
+    expect(calls).toBe(2)
   })
 })

@@ -2,6 +2,61 @@
 import { readFileSync } from 'node:fs'
 import type { CommentApi } from './comment.js'
 
+/** Attempts per GitHub call, and the longest wait between two of them that we accept. */
+export const GITHUB_ATTEMPTS = 3
+const MAX_WAIT_MS = 10_000
+/** A GitHub call that does not answer within this is abandoned (and retried). */
+export const GITHUB_REQUEST_TIMEOUT_MS = 15_000
+
+interface HttpErrorLike {
+  status?: number
+  message?: string
+  response?: { headers?: Record<string, string | undefined> }
+}
+
+/**
+ * How long to wait before retrying a failed GitHub call, or undefined when it must not be
+ * retried: 5xx, 429, secondary rate limits (403 with retry-after or a "secondary rate limit"
+ * message) and dropped connections are retried; other 4xx (a read-only fork token) are not.
+ */
+export function retryDelay(error: unknown, attempt: number, idempotent = true): number | undefined {
+  const e = (error ?? {}) as HttpErrorLike
+  const headers = e.response?.headers ?? {}
+  const retryAfter = Number(headers['retry-after'])
+  const backoff = 500 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)
+  const limited =
+    e.status === 429 ||
+    (e.status === 403 &&
+      (headers['retry-after'] !== undefined || /secondary rate limit/i.test(e.message ?? '')))
+  // A create that failed with a 5xx or a dropped connection may have gone through: repeating
+  // it could post a second comment. Rate limits are refused before anything is written.
+  if (!limited && !idempotent) return undefined
+  if (e.status === undefined) return backoff
+  if (!limited && e.status < 500) return undefined
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) {
+    const wait = retryAfter * 1000
+    return wait <= MAX_WAIT_MS ? wait : undefined
+  }
+  return backoff
+}
+
+/** Runs a GitHub call with retries that fit GitHub's rate limits. */
+export async function withRetries<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  idempotent = true,
+  sleep: (ms: number) => Promise<void> = ms => new Promise(resolve => setTimeout(resolve, ms))
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS))
+    } catch (error) {
+      const delay = attempt < GITHUB_ATTEMPTS ? retryDelay(error, attempt, idempotent) : undefined
+      if (delay === undefined) throw error
+      await sleep(delay)
+    }
+  }
+}
+
 /** Builds the comment API on @actions/github's Octokit (GITHUB_API_URL is its base URL). */
 export async function octokitCommentApi(
   token: string,
@@ -13,13 +68,44 @@ export async function octokitCommentApi(
   const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(token)
   const issue = { owner, repo, issue_number: issueNumber }
+  const timeout = (): { signal: AbortSignal } => ({
+    signal: AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
+  })
   return {
-    list: async page =>
-      (await octokit.rest.issues.listComments({ ...issue, per_page: 100, page })).data,
-    create: async body => (await octokit.rest.issues.createComment({ ...issue, body })).data,
-    update: async (id, body) =>
-      (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data,
-    viewerLogin: async () => (await octokit.rest.users.getAuthenticated()).data.login
+    list: page =>
+      withRetries(
+        async signal =>
+          (
+            await octokit.rest.issues.listComments({
+              ...issue,
+              per_page: 100,
+              page,
+              request: { signal }
+            })
+          ).data
+      ),
+    create: body =>
+      withRetries(
+        async signal =>
+          (await octokit.rest.issues.createComment({ ...issue, body, request: { signal } })).data,
+        false
+      ),
+    update: (id, body) =>
+      withRetries(
+        async signal =>
+          (
+            await octokit.rest.issues.updateComment({
+              owner,
+              repo,
+              comment_id: id,
+              body,
+              request: { signal }
+            })
+          ).data
+      ),
+    // Asked only to tell the token's owner; a GITHUB_TOKEN may not ask, and that is no reason to wait.
+    viewerLogin: async () =>
+      (await octokit.rest.users.getAuthenticated({ request: timeout() })).data.login
   }
 }
 
