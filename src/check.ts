@@ -74,6 +74,8 @@ export interface Outcome {
   notDone?: Change[]
   error?: string
   notices?: string[]
+  /** The role was missing when this run first looked (another job created it meanwhile). */
+  missingAtStart?: boolean
 }
 
 /**
@@ -122,7 +124,7 @@ export function judge(
     notDone: outcome.notDone ?? [],
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     status: statusOf(role, after, remaining, changes.length > 0),
-    drift: findings.length > 0,
+    drift: outcome.missingAtStart === true || findings.length > 0,
     failed:
       outcome.error !== undefined ||
       unrepairable ||

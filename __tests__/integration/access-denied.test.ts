@@ -4,14 +4,15 @@
  * its first INITIAL_NO_AUTH_ACTION_COUNT calls: those create an admin user for the set-up and
  * a CI user allowed only sts:GetCallerIdentity and iam:GetRole.
  */
-import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  type IAMClient,
-  PutUserPolicyCommand
-} from '@aws-sdk/client-iam'
 import { runAction } from '../../scripts/lib/run-action.mjs'
-import { HOOK_TIMEOUT_MS, TEST_TIMEOUT_MS, createRole, iamClient, useMoto } from './support/aws.js'
+import {
+  HOOK_TIMEOUT_MS,
+  TEST_TIMEOUT_MS,
+  createRole,
+  iamClient,
+  useMoto,
+  userWithPolicy
+} from './support/aws.js'
 import { errorText, withOutput } from './support/result.js'
 
 /** Calls moto answers without auth: 2 users x (CreateUser, CreateAccessKey, PutUserPolicy). */
@@ -26,28 +27,6 @@ const moto = useMoto({
   reset: false
 })
 let ciKeys: { accessKeyId: string; secretAccessKey: string }
-
-async function userWithPolicy(
-  iam: IAMClient,
-  name: string,
-  actions: string | string[]
-): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-  await iam.send(new CreateUserCommand({ UserName: name }))
-  const key = await iam.send(new CreateAccessKeyCommand({ UserName: name }))
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: name,
-      PolicyName: `${name}-policy`,
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }]
-      })
-    })
-  )
-  const { AccessKeyId, SecretAccessKey } = key.AccessKey ?? {}
-  if (!AccessKeyId || !SecretAccessKey) throw new Error('CreateAccessKey returned no key')
-  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey }
-}
 
 beforeAll(async () => {
   // moto counts calls for the whole server: no reset in this file, and exactly these six first.

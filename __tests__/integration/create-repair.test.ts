@@ -9,6 +9,7 @@ import {
   ListRolePoliciesCommand
 } from '@aws-sdk/client-iam'
 import { runAction } from '../../scripts/lib/run-action.mjs'
+import { startProxy } from '../../scripts/lib/proxy.mjs'
 import {
   ACCOUNT_ID,
   MANAGED_POLICY_ARN,
@@ -16,11 +17,13 @@ import {
   ROLE_NAME,
   TEST_TIMEOUT_MS,
   createRole,
+  isSeedTrust,
+  type RoleSetup,
   trustWith,
   useMoto
 } from './support/aws.js'
 import { INLINE_DOCUMENT, READ_ONLY_ARN, json } from './support/drift.js'
-import { changesOf, withOutput } from './support/result.js'
+import { changesOf, errorText, withOutput } from './support/result.js'
 
 interface Change {
   action: string
@@ -59,6 +62,26 @@ function trustedServices(trust: unknown): string[] {
     })
     .sort()
 }
+
+/** The trust document itself when it is not the seed's, so that a failure shows it. */
+const seedTrustOr = (trust: unknown): string =>
+  isSeedTrust(trust) ? 'the seed trust' : json(trust)
+
+/** The IAM actions that change a role or its policies. */
+const WRITE_ACTIONS = [
+  'CreateRole',
+  'DeleteRole',
+  'UpdateRole',
+  'TagRole',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'UpdateAssumeRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'CreateServiceLinkedRole'
+]
 
 const DRIFTED = {
   trustPolicy: trustWith({ Principal: { Service: ['ecs.amazonaws.com', 'ec2.amazonaws.com'] } }),
@@ -163,6 +186,7 @@ describe('repair', () => {
     'with remove-extra-policies: removes them, records what was removed, reads back clean',
     async () => {
       await createRole(moto.iam, DRIFTED)
+      const previous = await liveRole()
       const result = await runAction({
         endpoint: moto.endpoint,
         inputs: { mode: 'repair', 'remove-extra-policies': 'true' }
@@ -180,6 +204,37 @@ describe('repair', () => {
         expect(json(deleted?.before)).toContain('s3:GetObject')
         const detached = changes.find(change => change.action === 'DetachRolePolicy')
         expect(json(detached?.before)).toContain(READ_ONLY_ARN)
+
+        // What was removed is recorded in full: the inline document, the detached ARN, the
+        // replaced trust document.
+        expect(deleted).toEqual({
+          action: 'DeleteRolePolicy',
+          target: 'extra-s3-read',
+          before: INLINE_DOCUMENT,
+          after: null
+        })
+        expect(detached).toEqual({
+          action: 'DetachRolePolicy',
+          target: READ_ONLY_ARN,
+          before: READ_ONLY_ARN,
+          after: null
+        })
+        const trustChange = changes.find(change => change.action === 'UpdateAssumeRolePolicy')
+        expect(trustChange?.before).toEqual(previous.trust)
+
+        // The summary shows how to put them back.
+        const restoreInline = new RegExp(
+          String.raw`aws iam put-role-policy[\s\\]+--role-name '${ROLE_NAME}'[\s\\]+` +
+            String.raw`--policy-name 'extra-s3-read'[\s\\]+--policy-document '([^']*)'`
+        ).exec(result.summary)
+        expect(restoreInline?.[0]).toBeDefined()
+        expect(JSON.parse(restoreInline?.[1] ?? 'null')).toEqual(INLINE_DOCUMENT)
+        expect(result.summary).toMatch(
+          new RegExp(
+            String.raw`aws iam attach-role-policy[\s\\]+--role-name '${ROLE_NAME}'[\s\\]+` +
+              `--policy-arn '${READ_ONLY_ARN}'`
+          )
+        )
       })
       const role = await liveRole()
       expect(trustedServices(role.trust)).toEqual(['ecs.amazonaws.com'])
@@ -211,6 +266,155 @@ describe('repair', () => {
         findings: [],
         changes: []
       })
+    },
+    TEST_TIMEOUT_MS
+  )
+})
+
+describe('repair of one finding', () => {
+  const cases: { finding: string; setup: RoleSetup; action: string }[] = [
+    {
+      finding: 'trust-policy-broader:error',
+      setup: {
+        trustPolicy: trustWith({
+          Principal: { Service: ['ecs.amazonaws.com', 'ec2.amazonaws.com'] }
+        })
+      },
+      action: 'UpdateAssumeRolePolicy'
+    },
+    {
+      finding: 'trust-policy-narrower:warning',
+      setup: {
+        trustPolicy: trustWith({ Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } } })
+      },
+      action: 'UpdateAssumeRolePolicy'
+    },
+    {
+      finding: 'managed-policy-missing:error',
+      setup: { managedPolicies: [] },
+      action: 'AttachRolePolicy'
+    }
+  ]
+
+  it.each(cases)(
+    '$finding: $action, repaired, reads back correct',
+    async ({ finding, setup, action }) => {
+      await createRole(moto.iam, setup)
+      const previous = await liveRole()
+      const result = await runAction({ endpoint: moto.endpoint, inputs: { mode: 'repair' } })
+      expect(result).toMatchRun({
+        code: 0,
+        status: 'repaired',
+        drift: 'true',
+        roleArn: ROLE_ARN,
+        accountId: ACCOUNT_ID,
+        findings: [finding]
+      })
+      withOutput(result, () => {
+        const changes = changesOf(result) as Change[]
+        expect(changes.map(change => change.action)).toEqual([action])
+        // `before` is the trust document that was live, exactly as IAM returned it; an
+        // attached policy replaces nothing.
+        expect({ target: changes[0]?.target, before: changes[0]?.before }).toEqual(
+          action === 'UpdateAssumeRolePolicy'
+            ? { target: ROLE_ARN, before: previous.trust }
+            : { target: MANAGED_POLICY_ARN, before: null }
+        )
+      })
+      const role = await liveRole()
+      expect(seedTrustOr(role.trust)).toBe('the seed trust')
+      expect(role).toEqual({ ...previous, trust: role.trust, attached: [MANAGED_POLICY_ARN] })
+    },
+    TEST_TIMEOUT_MS
+  )
+})
+
+describe('repair keeps extra policies unless asked', () => {
+  const cases: { finding: string; setup: RoleSetup }[] = [
+    {
+      finding: 'managed-policy-extra:error',
+      setup: { managedPolicies: [MANAGED_POLICY_ARN, READ_ONLY_ARN] }
+    },
+    {
+      finding: 'inline-policy-extra:error',
+      setup: { inlinePolicies: { 'extra-s3-read': INLINE_DOCUMENT } }
+    }
+  ]
+
+  it.each(cases)(
+    '$finding: changes nothing, fails as drifted, the policy stays',
+    async ({ finding, setup }) => {
+      await createRole(moto.iam, setup)
+      const previous = await liveRole()
+      const result = await runAction({ endpoint: moto.endpoint, inputs: { mode: 'repair' } })
+      expect(result).toMatchRun({
+        code: 1,
+        status: 'drifted',
+        drift: 'true',
+        roleArn: ROLE_ARN,
+        findings: [finding],
+        changes: []
+      })
+      expect(await liveRole()).toEqual(previous)
+    },
+    TEST_TIMEOUT_MS
+  )
+})
+
+describe('a second repair', () => {
+  it(
+    'is a no-op: compliant, no changes, no write request',
+    async () => {
+      await createRole(moto.iam, DRIFTED)
+      const inputs = { mode: 'repair', 'remove-extra-policies': 'true' }
+      const first = await runAction({ endpoint: moto.endpoint, inputs })
+      expect(first).toMatchRun({ code: 0, status: 'repaired' })
+      const repaired = await liveRole()
+
+      const proxy = await startProxy({ target: moto.endpoint })
+      try {
+        const second = await runAction({ endpoint: proxy.endpoint, inputs })
+        expect(second).toMatchRun({
+          code: 0,
+          status: 'compliant',
+          drift: 'false',
+          roleArn: ROLE_ARN,
+          findings: [],
+          changes: []
+        })
+        const actions = proxy.requests.map(request => request.action)
+        withOutput(second, () => {
+          // The run went through the proxy, and only read.
+          expect(actions).toContain('GetRole')
+          expect(actions.filter(action => WRITE_ACTIONS.includes(action))).toEqual([])
+        })
+      } finally {
+        await proxy.stop()
+      }
+      expect(await liveRole()).toEqual(repaired)
+    },
+    TEST_TIMEOUT_MS
+  )
+})
+
+describe('repair of a role at another path', () => {
+  it(
+    'fails, says the path cannot be repaired in place, and leaves the role as it is',
+    async () => {
+      await createRole(moto.iam, { path: '/service-role/' })
+      const previous = await liveRole()
+      expect(previous.path).toBe('/service-role/')
+      const result = await runAction({ endpoint: moto.endpoint, inputs: { mode: 'repair' } })
+      expect(result).toMatchRun({
+        code: 1,
+        status: 'drifted',
+        drift: 'true',
+        roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/service-role/${ROLE_NAME}`,
+        findings: ['path-mismatch:warning'],
+        changes: []
+      })
+      withOutput(result, () => expect(errorText(result)).toMatch(/cannot be repaired in place/))
+      expect(await liveRole()).toEqual(previous)
     },
     TEST_TIMEOUT_MS
   )

@@ -4,9 +4,16 @@
  */
 import {
   AttachRolePolicyCommand,
+  CreateAccessKeyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
+  GetRoleCommand,
   IAMClient,
-  PutRolePolicyCommand
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand
 } from '@aws-sdk/client-iam'
 import { startMoto, type MotoServer, type StartMotoOptions } from '../../../scripts/lib/moto.mjs'
 
@@ -148,4 +155,109 @@ export async function createRole(iam: IAMClient, setup: RoleSetup = {}): Promise
 /** A trust policy with the seed's statement changed by `change`. */
 export function trustWith(statement: Record<string, unknown>): Record<string, unknown> {
   return { Version: '2012-10-17', Statement: [{ ...SEED_TRUST_POLICY.Statement[0], ...statement }] }
+}
+
+/** The role as IAM shows it through the SDK: the end state a test checks after a run. */
+export interface RoleState {
+  /** The trust policy document, decoded. */
+  trust: unknown
+  path: string | undefined
+  /** Attached managed policy ARNs, sorted. */
+  attached: string[]
+  /** Inline policy names, sorted. */
+  inline: string[]
+}
+
+/** Reads the role with the SDK (GetRole, ListAttachedRolePolicies, ListRolePolicies). */
+export async function readRoleState(iam: IAMClient, name: string = ROLE_NAME): Promise<RoleState> {
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: name }))
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))
+  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: name }))
+  return {
+    trust: JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? 'null')) as unknown,
+    path: Role?.Path,
+    attached: (attached.AttachedPolicies ?? []).map(policy => policy.PolicyArn ?? '').sort(),
+    inline: [...(inline.PolicyNames ?? [])].sort()
+  }
+}
+
+/** The names of all roles in the account (ListRoles, every page). */
+export async function listRoleNames(iam: IAMClient): Promise<string[]> {
+  const names: string[] = []
+  let marker: string | undefined
+  do {
+    const page = await iam.send(new ListRolesCommand(marker ? { Marker: marker } : {}))
+    names.push(...(page.Roles ?? []).map(role => role.RoleName ?? ''))
+    marker = page.IsTruncated ? page.Marker : undefined
+  } while (marker)
+  return names.sort()
+}
+
+/**
+ * Whether a trust policy says exactly what the seed's does (one Allow of sts:AssumeRole to
+ * ecs.amazonaws.com, no Condition), up to the formatting IAM treats as equal: Version
+ * 2008-10-17 or 2012-10-17, an empty Sid, a one-element array for a string, Statement as an
+ * object.
+ */
+export function isSeedTrust(trust: unknown): boolean {
+  if (trust === null || typeof trust !== 'object') return false
+  const { Version, Statement } = trust as { Version?: unknown; Statement?: unknown }
+  if (Version !== '2012-10-17' && Version !== '2008-10-17') return false
+  const statements = Array.isArray(Statement) ? (Statement as unknown[]) : [Statement]
+  const single = (value: unknown): unknown =>
+    Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value
+  const normalised = statements.map(statement => {
+    if (statement === null || typeof statement !== 'object') return statement
+    const { Sid, Principal, Action, ...rest } = statement as Record<string, unknown>
+    const principal =
+      Principal !== null && typeof Principal === 'object' && !Array.isArray(Principal)
+        ? Object.fromEntries(
+            Object.entries(Principal as Record<string, unknown>).map(([k, v]) => [k, single(v)])
+          )
+        : Principal
+    const action = single(Action)
+    return {
+      ...(Sid === undefined || Sid === '' ? {} : { Sid }),
+      ...rest,
+      Principal: principal,
+      Action: typeof action === 'string' ? action.toLowerCase() : action
+    }
+  })
+  return (
+    JSON.stringify(normalised) ===
+    JSON.stringify([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ecs.amazonaws.com' },
+        Action: 'sts:assumerole'
+      }
+    ])
+  )
+}
+
+/**
+ * Creates an IAM user with an access key and one inline policy allowing `actions` on `*`
+ * (3 IAM calls), for moto started with INITIAL_NO_AUTH_ACTION_COUNT: calling as the user, moto
+ * answers AccessDenied for anything else.
+ */
+export async function userWithPolicy(
+  iam: IAMClient,
+  name: string,
+  actions: string | string[]
+): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  await iam.send(new CreateUserCommand({ UserName: name }))
+  const key = await iam.send(new CreateAccessKeyCommand({ UserName: name }))
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: name,
+      PolicyName: `${name}-policy`,
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }]
+      })
+    })
+  )
+  const { AccessKeyId, SecretAccessKey } = key.AccessKey ?? {}
+  if (!AccessKeyId || !SecretAccessKey) throw new Error('CreateAccessKey returned no key')
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey }
 }
