@@ -104,8 +104,9 @@ async function afterRace(
     options
   )
   const found: Observation = { ...observation, role }
-  if (settings.mode === 'create' || role === null)
-    return judge(settings, found, { notices: [note] })
+  if (settings.mode === 'create' || role === null) {
+    return judge(settings, found, { notices: [note], missingAtStart: true })
+  }
   const result = await converge(settings, clients, found, options)
-  return { ...result, notices: [note, ...result.notices] }
+  return { ...result, drift: true, notices: [note, ...result.notices] }
 }

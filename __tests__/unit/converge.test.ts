@@ -140,6 +140,8 @@ describe('converge', () => {
     expect(result.status).toBe('compliant')
     expect(result.changes).toEqual([])
     expect(result.notices.join(' ')).toMatch(/created by another run/)
+    // It found the role missing: that is drift, whoever created the role.
+    expect(result.drift).toBe(true)
     expect(iamMock.commandCalls(AttachRolePolicyCommand)).toHaveLength(0)
   })
 })
