@@ -844,22 +844,25 @@ function notDoneSection(result: RunResult, detail: Detail): string {
   return parts.join('\n\n')
 }
 
+/** Extra policies stay unless removal is asked for: say how, wherever they remain. */
+function extraPoliciesHint(result: RunResult): string {
+  const kept = result.remaining.some(
+    f => f.code === 'managed-policy-extra' || f.code === 'inline-policy-extra'
+  )
+  return kept && !result.settings.removeExtraPolicies
+    ? 'Extra policies are removed only in `repair` mode with `remove-extra-policies: true` (their documents are recorded first).'
+    : ''
+}
+
 function plannedSection(result: RunResult, detail: Detail): string {
   const { planned } = result
+  const hint = extraPoliciesHint(result)
   // After a run that changed the role, its plan is what was done.
-  if (planned.length === 0 || result.changes.length > 0) return ''
+  if (planned.length === 0 || result.changes.length > 0) return hint
   const title = `### What \`repair\` would change (${planned.length})`
   if (!detail.itemized) return [title, actionCounts(planned)].join('\n\n')
   const parts = [title, table(['#', 'Action', 'Target'], changeRows(planned))]
-  const extras = result.findings.some(
-    f => f.code === 'managed-policy-extra' || f.code === 'inline-policy-extra'
-  )
-  const removes = planned.some(
-    c => c.action === 'DetachRolePolicy' || c.action === 'DeleteRolePolicy'
-  )
-  if (extras && !removes) {
-    parts.push('Extra policies are removed only with `remove-extra-policies: true`.')
-  }
+  if (hint !== '') parts.push(hint)
   if (detail.itemDetails) {
     const roleName = result.settings.roleName
     const commands = planned.flatMap(c => commandsForChange(c, roleName)).join('\n')
