@@ -1,3 +1,4 @@
+import { commentMarker } from '../../src/github/comment.js'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,7 +26,7 @@ import type { Change, Finding } from '../../src/types.js'
 const GOLDEN_DIR = fileURLToPath(new URL('../../__fixtures__/golden/', import.meta.url))
 const UPDATE = process.env.UPDATE_GOLDEN === '1'
 const RUN_URL = 'https://github.com/acme/infra/actions/runs/42'
-const MARKER = '<!-- ecs-role-guard: 123456789012 / ecsServiceRole -->'
+const MARKER = commentMarker('ecsServiceRole', '/', '123456789012')
 const SUMMARY_BYTES = 1024 * 1024
 const COMMENT_BYTES = 65536
 
