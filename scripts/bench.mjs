@@ -16,6 +16,7 @@ import { startMoto } from './lib/moto.mjs'
 import { startProxy } from './lib/proxy.mjs'
 import { DIST_ENTRY, REPO_ROOT, runAction } from './lib/run-action.mjs'
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 const args = process.argv.slice(2)
 const option = (name, fallback) => {
   const i = args.indexOf(name)

@@ -7,6 +7,9 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/cli
 import { startMoto } from './lib/moto.mjs'
 import { DIST_ENTRY, runAction } from './lib/run-action.mjs'
 
+// The SDK warns that Node 20 support ends in 2027; this script runs on whatever Node is at hand.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
 const ROLE_NAME = 'ecsServiceRole'
 
 /** Drift, as found in the wild: EC2 may assume the role, an inline policy, no managed policy. */
