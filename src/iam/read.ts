@@ -15,18 +15,22 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { partitionOfArn } from '../desired.js'
 import { decodePolicyDocument, PolicyError } from '../policy.js'
 import type { Caller, ExpectedManagedPolicy, JsonValue, LivePolicy, LiveRole } from '../types.js'
-import { mapLimit } from '../util/concurrency.js'
+import { Limiter } from '../util/concurrency.js'
 import { AwsCallError, describeAwsError, errorName } from './errors.js'
 
 /** Concurrent IAM requests one check may have in flight (IAM throttles bursts per account). */
 export const READ_CONCURRENCY = 8
+const slots = new Limiter(READ_CONCURRENCY)
 /** A guard against a server that never stops paging. */
 const MAX_PAGES = 1000
 
-/** Runs one AWS call, turning its failure into an AwsCallError naming the action. */
+/**
+ * Runs one AWS read within the run's concurrency limit, turning its failure into an
+ * AwsCallError naming the action.
+ */
 export async function call<T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn()
+    return await slots.run(fn)
   } catch (error) {
     throw describeAwsError(error, action, resource)
   }
@@ -87,15 +91,19 @@ export async function readRole(iam: IAMClient, roleName: string): Promise<LiveRo
     unlessMissing(listAttached(iam, roleName)),
     unlessMissing(
       listInlineNames(iam, roleName).then(names =>
-        mapLimit(names, READ_CONCURRENCY, async name => {
-          const out = await call('iam:GetRolePolicy', `inline policy ${name} of ${resource}`, () =>
-            iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))
-          )
-          return {
-            name,
-            document: decode(out.PolicyDocument, `Inline policy ${name}`, 'iam:GetRolePolicy')
-          }
-        })
+        Promise.all(
+          names.map(async name => {
+            const out = await call(
+              'iam:GetRolePolicy',
+              `inline policy ${name} of ${resource}`,
+              () => iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))
+            )
+            return {
+              name,
+              document: decode(out.PolicyDocument, `Inline policy ${name}`, 'iam:GetRolePolicy')
+            }
+          })
+        )
       )
     )
   ])
@@ -157,32 +165,35 @@ export async function readPolicies(
   iam: IAMClient,
   policies: readonly ExpectedManagedPolicy[]
 ): Promise<LivePolicy[]> {
-  return mapLimit(policies, READ_CONCURRENCY, async policy => {
-    const resource = `policy ${policy.arn}`
-    const got = await unlessMissing(
-      call('iam:GetPolicy', resource, () =>
-        iam.send(new GetPolicyCommand({ PolicyArn: policy.arn }))
+  return Promise.all(
+    policies.map(async policy => {
+      const resource = `policy ${policy.arn}`
+      const got = await unlessMissing(
+        call('iam:GetPolicy', resource, () =>
+          iam.send(new GetPolicyCommand({ PolicyArn: policy.arn }))
+        )
       )
-    )
-    if (got === MISSING || !got.Policy) return { arn: policy.arn, exists: false, attachable: false }
-    const live: LivePolicy = {
-      arn: policy.arn,
-      exists: true,
-      attachable: got.Policy.IsAttachable !== false,
-      ...(got.Policy.DefaultVersionId ? { defaultVersionId: got.Policy.DefaultVersionId } : {})
-    }
-    if (policy.expectedDocument === undefined || !live.defaultVersionId) return live
-    const versionId = live.defaultVersionId
-    const version = await call('iam:GetPolicyVersion', resource, () =>
-      iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.arn, VersionId: versionId }))
-    )
-    return {
-      ...live,
-      document: decode(
-        version.PolicyVersion?.Document,
-        `Policy ${policy.arn} ${versionId}`,
-        'iam:GetPolicyVersion'
+      if (got === MISSING || !got.Policy)
+        return { arn: policy.arn, exists: false, attachable: false }
+      const live: LivePolicy = {
+        arn: policy.arn,
+        exists: true,
+        attachable: got.Policy.IsAttachable !== false,
+        ...(got.Policy.DefaultVersionId ? { defaultVersionId: got.Policy.DefaultVersionId } : {})
+      }
+      if (policy.expectedDocument === undefined || !live.defaultVersionId) return live
+      const versionId = live.defaultVersionId
+      const version = await call('iam:GetPolicyVersion', resource, () =>
+        iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.arn, VersionId: versionId }))
       )
-    }
-  })
+      return {
+        ...live,
+        document: decode(
+          version.PolicyVersion?.Document,
+          `Policy ${policy.arn} ${versionId}`,
+          'iam:GetPolicyVersion'
+        )
+      }
+    })
+  )
 }
