@@ -34,9 +34,11 @@ export async function run(): Promise<void> {
   const progress: Progress = { applied: [] }
   let timer: NodeJS.Timeout | undefined
   try {
-    const settings = readSettings()
-    for (const secret of secretValues(process.env, settings.githubToken))
+    // Before the inputs are read: an invalid input's message shows its value.
+    for (const secret of secretValues(process.env, core.getInput('github-token'))) {
       redactor.add(secret, '***', core.setSecret)
+    }
+    const settings = readSettings()
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new DeadlineError(deadlineMessage(settings, progress))),
@@ -211,7 +213,7 @@ function verdict(result: RunResult): string {
   if (result.error !== undefined) {
     const done = result.changes.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
     const notDone = result.notDone.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
-    return `${result.error} Done before the failure: ${done}. Not done: ${notDone}. Grant the permission and run repair again to complete it.`
+    return `${result.error} Done before the failure: ${done}. Not done: ${notDone}. Fix the cause above and run repair again to complete it.`
   }
   const unrepairable = result.remaining.find(f => f.code === 'path-mismatch')
   if (result.failed && result.settings.mode === 'repair' && unrepairable) {

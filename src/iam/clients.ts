@@ -57,7 +57,9 @@ export function createClients(
   const attempts = maxAttempts(env)
   const requestHandler = {
     connectionTimeout: CONNECTION_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Without this the SDK only logs a warning and keeps waiting on a silent endpoint.
+    throwOnRequestTimeout: true
   }
   return {
     // Adaptive mode adds client-side rate limiting once IAM starts throttling this account.
