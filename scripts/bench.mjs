@@ -25,6 +25,8 @@ const option = (name, fallback) => {
 const RUNS = Number(option('--runs', '15'))
 const LATENCY = Number(option('--latency', '100'))
 const jsonFile = option('--json', undefined)
+// Another build of the action (e.g. an older dist/ checked out elsewhere), to compare side by side.
+const entry = path.resolve(option('--entry', DIST_ENTRY))
 
 const median = values => {
   const s = [...values].sort((a, b) => a - b)
@@ -32,11 +34,15 @@ const median = values => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
-function bareNode() {
+/** The environment the action runs in (runAction starts from PATH and HOME): bare node gets the same. */
+const CLEAN_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
+
+/** Wall times of `node ...args` in the clean environment (what the runner's start costs). */
+function timeNode(args, env = {}) {
   const times = []
   for (let i = 0; i < RUNS; i++) {
     const started = process.hrtime.bigint()
-    spawnSync(process.execPath, ['-e', '0'])
+    spawnSync(process.execPath, args, { env: { ...CLEAN_ENV, ...env } })
     times.push(Number(process.hrtime.bigint() - started) / 1e6)
   }
   return times
@@ -53,6 +59,7 @@ async function runs(proxy, inputs, count, withProbe = false) {
     proxy.reset()
     const rssFile = path.join(rssDir, `rss-${i}`)
     const result = await runAction({
+      entry,
       endpoint: proxy.endpoint,
       inputs: { mode: 'enforce', comment: 'never', ...inputs },
       env: {
@@ -73,7 +80,7 @@ async function runs(proxy, inputs, count, withProbe = false) {
 }
 
 function bundleBytes() {
-  const dir = path.dirname(DIST_ENTRY)
+  const dir = path.dirname(entry)
   return readdirSync(dir)
     .filter(f => f.endsWith('.js') || f.endsWith('.cjs'))
     .reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0)
@@ -106,7 +113,9 @@ try {
   )
 
   await runs(proxy, {}, 2) // warm moto and the file cache
-  const bare = median(bareNode())
+  const bare = median(timeNode(['-e', '0']))
+  // What configure-aws-credentials is measured on: the time to print a first input error.
+  const inputError = median(timeNode([entry], { INPUT_MODE: 'not-a-mode' }))
   const zero = await runs(proxy, {}, RUNS, true)
   proxy.setLatency(LATENCY)
   const slow = await runs(proxy, {}, Math.max(5, Math.ceil(RUNS / 2)))
@@ -122,6 +131,8 @@ try {
     bareNodeMs: Math.round(bare),
     verifyMs: Math.round(zeroMs),
     ratioToBareNode: Number((zeroMs / bare).toFixed(2)),
+    inputErrorMs: Math.round(inputError),
+    inputErrorRatio: Number((inputError / bare).toFixed(2)),
     latencyMs: LATENCY,
     addedRoundTrips: Number(((median(slow.times) - zeroMs) / LATENCY).toFixed(2)),
     addedRoundTripsWithAccountGuard: Number(
@@ -134,6 +145,7 @@ try {
   }
   console.log(
     `bench: verify ${figures.verifyMs} ms vs bare node ${figures.bareNodeMs} ms (x${figures.ratioToBareNode}); ` +
+      `input error ${figures.inputErrorMs} ms (x${figures.inputErrorRatio}); ` +
       `+${figures.addedRoundTrips} round trips at ${LATENCY} ms (+${figures.addedRoundTripsWithAccountGuard} with allowed-account-ids); ` +
       `${figures.requestsPerRun} requests/run; peak RSS ${figures.peakRssMiB} MiB; dist ${(figures.bundleBytes / 1e6).toFixed(2)} MB (${figures.node}, ${RUNS} runs, medians)`
   )
