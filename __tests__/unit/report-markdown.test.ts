@@ -19,7 +19,8 @@ import {
   shellQuote
 } from '../../src/report/commands.js'
 import { codeBlock, escapeMarkdown, inlineCode, plainLine } from '../../src/report/escape.js'
-import { displayDocument, renderReport, unifiedDiff } from '../../src/report/markdown.js'
+import { displayDocument, unifiedDiff } from '../../src/report/documents.js'
+import { renderReport } from '../../src/report/markdown.js'
 import type { ReportOptions } from '../../src/report/markdown.js'
 import type { Change, Finding } from '../../src/types.js'
 

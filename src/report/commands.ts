@@ -5,6 +5,7 @@
 import type { Change, DesiredRole, Finding, FindingCode, JsonValue } from '../types.js'
 import { ROLE_DESCRIPTION, writableTrustPolicy } from '../plan.js'
 import { plainLine } from './escape.js'
+import { isObject } from '../util/json.js'
 
 /** Commands longer than this are split into one option per line. */
 const MAX_LINE = 100
@@ -45,10 +46,6 @@ function iam(operation: string, options: [string, string][], redirect?: string):
 /** A shell comment; live text in it is flattened so it cannot start a new line. */
 function comment(text: string): string {
   return `# ${plainLine(text)}`
-}
-
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A policy document is an object with a `Statement`. */
