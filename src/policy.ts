@@ -7,6 +7,7 @@
  * set-complement representation. All work is bounded so hostile documents cannot blow up.
  */
 import type { JsonValue } from './types.js'
+import { AMAZON_EC2_CONTAINER_SERVICE_ROLE_ACTIONS } from './data/defaults.js'
 
 /** A document that is not a valid policy; the message says what is wrong and where. */
 export class PolicyError extends Error {
@@ -131,13 +132,7 @@ const KNOWN_ACTIONS: ReadonlyMap<string, string> = new Map(
     'sts:SetContext',
     'sts:SetSourceIdentity',
     'sts:TagSession',
-    'ec2:AuthorizeSecurityGroupIngress',
-    'ec2:Describe*',
-    'elasticloadbalancing:DeregisterInstancesFromLoadBalancer',
-    'elasticloadbalancing:DeregisterTargets',
-    'elasticloadbalancing:Describe*',
-    'elasticloadbalancing:RegisterInstancesWithLoadBalancer',
-    'elasticloadbalancing:RegisterTargets'
+    ...AMAZON_EC2_CONTAINER_SERVICE_ROLE_ACTIONS
   ].map(action => [action.toLowerCase(), action])
 )
 

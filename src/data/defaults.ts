@@ -23,23 +23,22 @@ export const DEFAULT_TRUST_POLICY: JsonValue = {
   ]
 }
 
+/** The actions of AmazonEC2ContainerServiceRole, in AWS's own spelling. */
+export const AMAZON_EC2_CONTAINER_SERVICE_ROLE_ACTIONS: readonly string[] = [
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:Describe*',
+  'elasticloadbalancing:DeregisterInstancesFromLoadBalancer',
+  'elasticloadbalancing:DeregisterTargets',
+  'elasticloadbalancing:Describe*',
+  'elasticloadbalancing:RegisterInstancesWithLoadBalancer',
+  'elasticloadbalancing:RegisterTargets'
+]
+
 /** Default version (v2, since 2016-08-11) of the AWS managed policy AmazonEC2ContainerServiceRole. */
 export const AMAZON_EC2_CONTAINER_SERVICE_ROLE_DOCUMENT: JsonValue = {
   Version: '2012-10-17',
   Statement: [
-    {
-      Effect: 'Allow',
-      Action: [
-        'ec2:AuthorizeSecurityGroupIngress',
-        'ec2:Describe*',
-        'elasticloadbalancing:DeregisterInstancesFromLoadBalancer',
-        'elasticloadbalancing:DeregisterTargets',
-        'elasticloadbalancing:Describe*',
-        'elasticloadbalancing:RegisterInstancesWithLoadBalancer',
-        'elasticloadbalancing:RegisterTargets'
-      ],
-      Resource: '*'
-    }
+    { Effect: 'Allow', Action: [...AMAZON_EC2_CONTAINER_SERVICE_ROLE_ACTIONS], Resource: '*' }
   ]
 }
 

@@ -715,19 +715,24 @@ function errorNote(result: RunResult): string {
   return `> [!CAUTION]\n> **The run stopped before it finished:** ${escapeMarkdown(result.error)}${left}`
 }
 
-function notDoneSection(result: RunResult, detail: Detail): string {
-  const { notDone } = result
-  if (notDone.length === 0) return ''
-  const title = `### Changes not made (${notDone.length})`
-  if (!detail.itemized) return [title, actionCounts(notDone)].join('\n\n')
-  const parts = [title, table(['#', 'Action', 'Target'], changeRows(notDone))]
+/** A titled list of changes, counted or itemised, with their CLI commands collapsed below. */
+function changeList(
+  title: string,
+  changes: Change[],
+  result: RunResult,
+  detail: Detail,
+  commandsLabel: string,
+  note = ''
+): string {
+  if (!detail.itemized) return [title, actionCounts(changes)].join('\n\n')
+  const parts = [title, table(['#', 'Action', 'Target'], changeRows(changes))]
+  if (note !== '') parts.push(note)
   if (detail.itemDetails) {
-    const roleName = result.settings.roleName
-    const commands = notDone.flatMap(c => commandsForChange(c, roleName)).join('\n')
+    const commands = changes.flatMap(c => commandsForChange(c, result.settings.roleName)).join('\n')
     parts.push(
       [
         '<details>',
-        '<summary>To complete them by hand: AWS CLI commands</summary>',
+        `<summary>${commandsLabel}</summary>`,
         '',
         codeBlock(commands, 'sh'),
         '',
@@ -736,6 +741,13 @@ function notDoneSection(result: RunResult, detail: Detail): string {
     )
   }
   return parts.join('\n\n')
+}
+
+function notDoneSection(result: RunResult, detail: Detail): string {
+  const { notDone } = result
+  if (notDone.length === 0) return ''
+  const title = `### Changes not made (${notDone.length})`
+  return changeList(title, notDone, result, detail, 'To complete them by hand: AWS CLI commands')
 }
 
 /** Extra policies stay unless removal is asked for: say how, wherever they remain. */
@@ -754,24 +766,7 @@ function plannedSection(result: RunResult, detail: Detail): string {
   // After a run that changed the role, its plan is what was done.
   if (planned.length === 0 || result.changes.length > 0) return hint
   const title = `### What \`repair\` would change (${planned.length})`
-  if (!detail.itemized) return [title, actionCounts(planned)].join('\n\n')
-  const parts = [title, table(['#', 'Action', 'Target'], changeRows(planned))]
-  if (hint !== '') parts.push(hint)
-  if (detail.itemDetails) {
-    const roleName = result.settings.roleName
-    const commands = planned.flatMap(c => commandsForChange(c, roleName)).join('\n')
-    parts.push(
-      [
-        '<details>',
-        '<summary>The same changes as AWS CLI commands</summary>',
-        '',
-        codeBlock(commands, 'sh'),
-        '',
-        '</details>'
-      ].join('\n')
-    )
-  }
-  return parts.join('\n\n')
+  return changeList(title, planned, result, detail, 'The same changes as AWS CLI commands', hint)
 }
 
 // ---------------------------------------------------------------------------------------------
