@@ -32,6 +32,11 @@ export default defineConfig([
     }
   },
   {
+    // Shared helpers may define suites for several test files.
+    files: ['__tests__/**/support/**'],
+    rules: { 'jest/no-export': 'off' }
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node } }
   },

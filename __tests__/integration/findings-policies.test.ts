@@ -15,15 +15,13 @@ import {
 } from './support/aws.js'
 import {
   type DriftCase,
+  describeDriftCases,
   INLINE_DOCUMENT,
   READ_ONLY_ARN,
   expectDocument,
-  expectedRun,
-  hasError,
-  json,
-  runCase
+  json
 } from './support/drift.js'
-import { findingByCode, findingsOf, withOutput } from './support/result.js'
+import { findingByCode } from './support/result.js'
 
 const BOUNDARY_ARN = 'arn:aws:iam::aws:policy/PowerUserAccess'
 const MISSING_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/NoSuchPolicyXyz'
@@ -124,38 +122,7 @@ const cases: DriftCase[] = [
 const moto = useMoto({ reset: false })
 
 // audit and enforce only read IAM: the runs of one case share its set-up (see freshState).
-describe.each(cases)('$title', driftCase => {
-  freshState(moto, driftCase.setup)
-
-  it(
-    'audit: drifted, reported, exit 0',
-    async () => {
-      const result = await runCase(moto, driftCase, 'audit')
-      expect(result).toMatchRun(expectedRun(driftCase, 'audit'))
-      expect(result).toReportFindings()
-      withOutput(result, () => driftCase.details?.(findingsOf(result)))
-    },
-    TEST_TIMEOUT_MS
-  )
-
-  it(
-    `enforce: exit ${hasError(driftCase) ? 1 : 0} with the default fail-on (error)`,
-    async () => {
-      const result = await runCase(moto, driftCase, 'enforce')
-      expect(result).toMatchRun(expectedRun(driftCase, 'enforce'))
-    },
-    TEST_TIMEOUT_MS
-  )
-
-  it(
-    'enforce with fail-on: warning exits 1',
-    async () => {
-      const result = await runCase(moto, driftCase, 'enforce, fail-on warning')
-      expect(result).toMatchRun(expectedRun(driftCase, 'enforce, fail-on warning'))
-    },
-    TEST_TIMEOUT_MS
-  )
-})
+describeDriftCases(moto, cases)
 
 describe('allow-extra-policies', () => {
   freshState(moto, iam =>

@@ -5,8 +5,8 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { type ActionResult, runAction } from '../../../scripts/lib/run-action.mjs'
-import { ACCOUNT_ID, ROLE_ARN, type MotoFixture } from './aws.js'
-import type { Finding, Observed } from './result.js'
+import { ACCOUNT_ID, ROLE_ARN, TEST_TIMEOUT_MS, freshState, type MotoFixture } from './aws.js'
+import { type Finding, type Observed, findingsOf, withOutput } from './result.js'
 
 export const READ_ONLY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
 export const INLINE_DOCUMENT = {
@@ -73,4 +73,40 @@ export function expectedRun(driftCase: DriftCase, run: DriftRun): Partial<Observ
     findings: driftCase.findings,
     changes: []
   }
+}
+
+/** For each case: audit reports and exits 0; enforce exits by severity; fail-on warning exits 1. */
+export function describeDriftCases(moto: MotoFixture, cases: DriftCase[]): void {
+  describe.each(cases)('$title', driftCase => {
+    freshState(moto, driftCase.setup)
+
+    it(
+      'audit: drifted, reported, exit 0',
+      async () => {
+        const result = await runCase(moto, driftCase, 'audit')
+        expect(result).toMatchRun(expectedRun(driftCase, 'audit'))
+        expect(result).toReportFindings()
+        withOutput(result, () => driftCase.details?.(findingsOf(result)))
+      },
+      TEST_TIMEOUT_MS
+    )
+
+    it(
+      `enforce: exit ${hasError(driftCase) ? 1 : 0} with the default fail-on (error)`,
+      async () => {
+        const result = await runCase(moto, driftCase, 'enforce')
+        expect(result).toMatchRun(expectedRun(driftCase, 'enforce'))
+      },
+      TEST_TIMEOUT_MS
+    )
+
+    it(
+      'enforce with fail-on: warning exits 1',
+      async () => {
+        const result = await runCase(moto, driftCase, 'enforce, fail-on warning')
+        expect(result).toMatchRun(expectedRun(driftCase, 'enforce, fail-on warning'))
+      },
+      TEST_TIMEOUT_MS
+    )
+  })
 }
