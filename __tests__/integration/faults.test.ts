@@ -9,6 +9,7 @@
  */
 import { GetPolicyCommand } from '@aws-sdk/client-iam'
 import type { Fault, FaultProxy, RequestRecord } from '../../scripts/lib/proxy.mjs'
+import { freePort } from '../../scripts/lib/moto.mjs'
 import { startProxy } from '../../scripts/lib/proxy.mjs'
 import { type ActionResult, runAction } from '../../scripts/lib/run-action.mjs'
 import {
@@ -221,6 +222,26 @@ describe('permanent faults: enforce fails fast and says why', () => {
         expect(result.durationMs).toBeLessThanOrEqual(HUNG_WINDOW_MS[1])
         expect(proxy.requests.length).toBeGreaterThan(0)
         expect(proxy.requests.every(r => r.status === 'hang')).toBe(true)
+      })
+    },
+    TEST_TIMEOUT_MS
+  )
+})
+
+describe('an endpoint that refuses connections', () => {
+  it(
+    'exit 1 after the retries, says it could not reach AWS and where to look',
+    async () => {
+      const port = await freePort()
+      const result = await runAction({
+        endpoint: `http://127.0.0.1:${port}`,
+        inputs: { mode: 'audit', 'timeout-seconds': '60' }
+      })
+      withOutput(result, () => {
+        expect(result.code).toBe(1)
+        expect(errorText(result)).toMatch(/could not reach AWS \(ECONNREFUSED\)/)
+        expect(errorText(result)).toContain('AWS_ENDPOINT_URL')
+        expect(errorText(result)).not.toContain('timeout-seconds')
       })
     },
     TEST_TIMEOUT_MS
