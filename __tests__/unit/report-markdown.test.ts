@@ -23,6 +23,7 @@ import { displayDocument, unifiedDiff } from '../../src/report/documents.js'
 import { renderReport } from '../../src/report/markdown.js'
 import type { ReportOptions } from '../../src/report/markdown.js'
 import type { Change, Finding } from '../../src/types.js'
+import { tableCells } from '../../__fixtures__/markdown.js'
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../__fixtures__/golden/', import.meta.url))
 const UPDATE = process.env.UPDATE_GOLDEN === '1'
@@ -60,24 +61,6 @@ function parseBlocks(markdown: string): { text: string[]; code: string[][] } {
   return { text, code }
 }
 
-/** The cells of a table row, split where GFM splits them (a pipe after an even run of `\`). */
-function cells(row: string): string[] {
-  const out: string[] = []
-  let cell = ''
-  for (let i = 0; i < row.length; i += 1) {
-    const c = row[i] as string
-    if (c === '\\') {
-      cell += c + (row[i + 1] ?? '')
-      i += 1
-    } else if (c === '|') {
-      out.push(cell)
-      cell = ''
-    } else cell += c
-  }
-  out.push(cell)
-  return out
-}
-
 /** Structural checks every rendering must pass. */
 function expectWellFormed(markdown: string): void {
   const { text } = parseBlocks(markdown)
@@ -86,7 +69,7 @@ function expectWellFormed(markdown: string): void {
   for (const line of text) {
     if (line.startsWith('|')) {
       expect(line.endsWith('|')).toBe(true)
-      const count = cells(line).length
+      const count = tableCells(line).length
       width ??= count
       expect(count).toBe(width)
     } else width = undefined

@@ -35,6 +35,7 @@ import type {
   LiveRole,
   RunResult
 } from '../../src/types.js'
+import { tableCells } from '../../__fixtures__/markdown.js'
 
 const NUM_RUNS_REAL_BUDGETS = 1_000
 const NUM_RUNS_ANY_BUDGET = 300
@@ -501,24 +502,6 @@ function withoutCodeSpans(text: string): string {
     }
   }
   return out
-}
-
-/** GFM splits a table row at every pipe not escaped by a backslash, code spans included. */
-function tableCells(row: string): string[] {
-  const cells: string[] = []
-  let cell = ''
-  for (let i = 0; i < row.length; i += 1) {
-    const c = row[i] as string
-    if (c === '\\') {
-      cell += c + (row[i + 1] ?? '')
-      i += 1
-    } else if (c === '|') {
-      cells.push(cell)
-      cell = ''
-    } else cell += c
-  }
-  cells.push(cell)
-  return cells
 }
 
 /**
