@@ -23,6 +23,8 @@ export const COMMENT_MAX_BYTES = 65536 - 512
 export interface Progress {
   started?: Change
   applied: Change[]
+  /** The job summary has been written. */
+  summaryWritten?: boolean
 }
 
 export async function execute(
@@ -50,6 +52,7 @@ export async function execute(
   const result = await converge(settings, clients, observation, { log })
   annotate(result, redactor)
   writeSummary(result, redactor)
+  progress.summaryWritten = true
   setOutputs(result, await writeComment(result, redactor), redactor)
   const text = redactor.scrub(verdict(result))
   if (result.failed) core.setFailed(text)

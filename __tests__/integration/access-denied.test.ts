@@ -50,6 +50,9 @@ it.each(['audit', 'enforce'])(
       expect(errorText(result)).toMatch(DENIED_READS)
       // A stopped check is not a verdict on the role.
       expect(result.outputs.status ?? '').not.toBe('compliant')
+      // The job summary says the check stopped, and why.
+      expect(result.summary).toContain('could not check')
+      expect(result.summary).toMatch(DENIED_READS)
     })
   },
   TEST_TIMEOUT_MS
