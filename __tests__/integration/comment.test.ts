@@ -1,7 +1,7 @@
 /**
  * The PR comment through the bundled action, against a stand-in for the GitHub API: one comment
  * per role and account, created on drift, updated in any case (so a fixed PR shows the fix), and
- * never a failure when it cannot be written. Contract: docs/contract.md (`comment`, exit
+ * never a failure when it cannot be written. Contract: the README (`comment`, exit
  * behaviour, output `comment-url`).
  */
 import { AttachRolePolicyCommand } from '@aws-sdk/client-iam'

@@ -2,7 +2,7 @@
  * Two `create` runs at the same moment on a missing role (matrix legs, re-runs): both must
  * succeed, neither may report a failure, and exactly one correct role must exist afterwards.
  * The race is run several times, each on an empty moto, to catch a flaky outcome.
- * Contract: docs/contract.md (`create`, status `created`/`compliant`, exit behaviour).
+ * Contract: the README (`create`, status `created`/`compliant`, exit behaviour).
  */
 import { runAction } from '../../scripts/lib/run-action.mjs'
 import {

@@ -1,7 +1,7 @@
 /**
  * The writing modes through the bundled action: `create` makes a missing role and never
  * changes an existing one, `repair` converges drift and records every change. The role is read
- * back with the SDK afterwards. Contract: docs/contract.md (mode, outputs `status`/`changes`).
+ * back with the SDK afterwards. Contract: the README (mode, outputs `status`/`changes`).
  */
 import {
   GetRoleCommand,
@@ -106,7 +106,7 @@ describe('create', () => {
         const changes = changesOf(result) as Change[]
         expect(changes.map(change => change.action)).toEqual(['CreateRole', 'AttachRolePolicy'])
         expect(changes[1]?.target).toBe(MANAGED_POLICY_ARN)
-        // The report says that AWS now prefers the service-linked role (iam-facts: the role).
+        // The report says that AWS now prefers the service-linked role (see the README).
         expect(result.summary + json(result.annotations)).toContain('AWSServiceRoleForECS')
       })
       const role = await liveRole()

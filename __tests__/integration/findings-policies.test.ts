@@ -1,7 +1,7 @@
 /**
  * Managed-policy, inline-policy, boundary and path findings through the bundled action:
  * `audit` reports and exits 0, `enforce` fails for error findings, and for warning-only
- * findings only with `fail-on: warning`. Contract: docs/contract.md (finding codes, outputs).
+ * findings only with `fail-on: warning`. Contract: the README (finding codes, outputs).
  */
 import { CreatePolicyVersionCommand } from '@aws-sdk/client-iam'
 import { runAction } from '../../scripts/lib/run-action.mjs'

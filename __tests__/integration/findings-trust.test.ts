@@ -1,7 +1,7 @@
 /**
  * Trust-policy findings through the bundled action: `audit` reports and exits 0, `enforce`
  * fails for error findings, and for warning-only findings only with `fail-on: warning`.
- * Contract: docs/contract.md (finding codes, outputs, exit behaviour).
+ * Contract: the README (finding codes, outputs, exit behaviour).
  */
 import { runAction } from '../../scripts/lib/run-action.mjs'
 import {

@@ -1,7 +1,7 @@
 /**
  * Input validation and the account guard, through the bundled action. A recording server
  * stands in for AWS (and GitHub) to prove which calls were made: none for invalid input, and
- * no IAM call when the account is not allowed. Contract: docs/contract.md (exit behaviour).
+ * no IAM call when the account is not allowed. Contract: the README (exit behaviour).
  */
 import { runAction } from '../../scripts/lib/run-action.mjs'
 import { ACCOUNT_ID, TEST_TIMEOUT_MS, createRole, useMoto } from './support/aws.js'

@@ -2,8 +2,8 @@
  * Writes that IAM refuses: the step fails, the message names the IAM action the CI role needs,
  * says what was done and what was not, and the job summary is still written. A later run with
  * the permission completes the work. moto enforces IAM policies after its first
- * INITIAL_NO_AUTH_ACTION_COUNT calls: those create the users below. Contract: docs/contract.md
- * (exit behaviour, outputs `status`/`changes`); permissions: docs/iam-facts.md.
+ * INITIAL_NO_AUTH_ACTION_COUNT calls: those create the users below. Contract: the README
+ * (exit behaviour, outputs `status`/`changes`); permissions: the README's least-privilege policy.
  */
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam'
 import { runAction } from '../../scripts/lib/run-action.mjs'
@@ -25,7 +25,7 @@ import { changesOf, errorText, withOutput } from './support/result.js'
 /** Calls moto answers without auth: 3 users x (CreateUser, CreateAccessKey, PutUserPolicy). */
 const UNAUTHENTICATED_SETUP_CALLS = 9
 
-/** What a check reads (docs/iam-facts.md, minimal permissions: verify). */
+/** What a check reads (the README's least-privilege policy for read-only modes). */
 const READ_ACTIONS = [
   'sts:GetCallerIdentity',
   'iam:GetRole',

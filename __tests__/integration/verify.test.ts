@@ -1,6 +1,6 @@
 /**
  * The bundled action against moto: a missing role, a compliant role, and trust policies that
- * IAM treats as equal to the expected one. Contract: docs/contract.md (outputs, exit codes).
+ * IAM treats as equal to the expected one. Contract: the README (outputs, exit codes).
  */
 import { runAction } from '../../scripts/lib/run-action.mjs'
 import {
