@@ -2,7 +2,7 @@
  * Property tests of parseSettings (src/inputs.ts) over arbitrary inputs: random and huge strings
  * (up to 100 KB), unicode, line breaks, and JSON edge cases for trust-policy (deep nesting,
  * numbers, arrays, `__proto__` and other Object.prototype keys). Whatever the input, it returns
- * Settings that satisfy the contract (docs/contract.md, Inputs) or throws an InputError that
+ * Settings that satisfy the contract (the README's Inputs table) or throws an InputError that
  * names the input, never another exception; and it touches nothing but its InputSource: inputs
  * it knows, three environment variables, and a file only for a trust-policy that is not inline
  * JSON. 2,500 generated cases in all (numRuns 1,500 + 1,000).
@@ -46,7 +46,7 @@ const NUM_RUNS_ALL_INPUTS = 1_500
 const NUM_RUNS_TRUST_POLICY = 1_000
 const MAX_HUGE = 100_000
 
-// The contract's accepted values (docs/contract.md), written out independently of src/.
+// The contract's accepted values (the README's Inputs table), written out independently of src/.
 const MODES = ['audit', 'enforce', 'create', 'repair']
 const SEVERITIES = ['error', 'warning']
 const COMMENT_MODES = ['on-drift', 'always', 'never']
