@@ -9,6 +9,7 @@ import { commentFailureMessage, octokitCommentApi, readEventPayload } from './gi
 import { commentMarker, pullRequestNumber, upsertComment } from './github/comment.js'
 import { createClients } from './iam/clients.js'
 import type { Redactor } from './redact.js'
+import { listChanges } from './plan.js'
 import { findingAnnotations } from './report/annotations.js'
 import { renderReport } from './report/markdown.js'
 import * as core from './runner.js'
@@ -172,8 +173,8 @@ function verdict(result: RunResult): string {
   const { roleName } = result.settings
   const failing = result.remaining.filter(f => reaches(f.severity, result.settings.failOn))
   if (result.error !== undefined) {
-    const done = result.changes.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
-    const notDone = result.notDone.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
+    const done = listChanges(result.changes)
+    const notDone = listChanges(result.notDone)
     return `${result.error} Done before the failure: ${done}. Not done: ${notDone}. Fix the cause above and run repair again to complete it.`
   }
   const unrepairable = result.remaining.find(f => f.code === 'path-mismatch')

@@ -5,6 +5,7 @@
 import * as core from './runner.js'
 import type { Progress } from './execute.js'
 import { readSettings } from './inputs.js'
+import { listChanges } from './plan.js'
 import { Redactor, secretValues } from './redact.js'
 import { escapeMarkdown, inlineCode } from './report/escape.js'
 import type { Settings } from './types.js'
@@ -64,7 +65,7 @@ function writeFailureSummary(settings: Settings, message: string): void {
 }
 
 function deadlineMessage(settings: Settings, progress: Progress): string {
-  const done = progress.applied.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
+  const done = listChanges(progress.applied)
   const inFlight = progress.started
     ? ` ${progress.started.action} ${progress.started.target} was in flight and may or may not have been applied.`
     : ''

@@ -31,6 +31,11 @@ export function writableTrustPolicy(doc: JsonValue): JsonValue {
   }
 }
 
+/** Changes as one line for a log or an error message: `Action target, …`, or `nothing`. */
+export function listChanges(changes: readonly Change[]): string {
+  return changes.map(c => `${c.action} ${c.target}`).join(', ') || 'nothing'
+}
+
 /** What a repair run would change for these findings; `create` uses the role-missing part only. */
 export function planChanges(input: PlanInput): Change[] {
   const { desired, roleArn, findings } = input
